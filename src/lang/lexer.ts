@@ -1,0 +1,101 @@
+// Source text to tokens, then tokens to statements.
+//
+// A statement ends at the end of its line, except inside brackets or after
+// a trailing comma, where the statement continues on the next line.
+
+import { Lexer, type IToken } from 'chevrotain';
+import {
+  allTokens, Comma, LBrace, LBracket, LParen, Newline, RBrace, RBracket,
+  RParen, UnterminatedName, UnterminatedString,
+} from './tokens.js';
+import { error, problems, type Diagnostic } from './diagnostics.js';
+import { spanOfToken } from './span.js';
+
+let lexer: Lexer | undefined;
+
+function getLexer(): Lexer {
+  lexer ??= new Lexer(allTokens(), {
+    positionTracking: 'full',
+    ensureOptimizations: false,
+  });
+  return lexer;
+}
+
+export interface Lexed {
+  /** One token list per statement, without line ends. */
+  statements: IToken[][];
+  diagnostics: Diagnostic[];
+}
+
+export function lex(source: string): Lexed {
+  const result = getLexer().tokenize(source);
+  const diagnostics: Diagnostic[] = [];
+
+  for (const problem of result.errors) {
+    const char = source.slice(problem.offset, problem.offset + 1);
+    diagnostics.push(error(problems.unexpectedCharacter(char), {
+      start: problem.offset,
+      end: problem.offset + problem.length,
+      line: problem.line ?? 1,
+      column: problem.column ?? 1,
+      endLine: problem.line ?? 1,
+      endColumn: (problem.column ?? 1) + problem.length,
+    }));
+  }
+
+  const tokens: IToken[] = [];
+  for (const token of result.tokens) {
+    if (token.tokenType === UnterminatedString) {
+      diagnostics.push(
+        error(problems.unterminatedString(), spanOfToken(token)));
+    } else if (token.tokenType === UnterminatedName) {
+      diagnostics.push(error(problems.unterminatedName(), spanOfToken(token)));
+    } else {
+      tokens.push(token);
+    }
+  }
+
+  return { statements: splitStatements(tokens), diagnostics };
+}
+
+const opening = new Set([LParen, LBracket, LBrace]);
+const closing = new Set([RParen, RBracket, RBrace]);
+
+/** Cut the token stream at line ends that really end a statement. */
+export function splitStatements(tokens: readonly IToken[]): IToken[][] {
+  const statements: IToken[][] = [];
+  let current: IToken[] = [];
+  let depth = 0;
+
+  for (const token of tokens) {
+    const type = token.tokenType;
+    if (type === Newline) {
+      const last = current[current.length - 1];
+      const continues = depth > 0 || last?.tokenType === Comma;
+      if (!continues && current.length) {
+        statements.push(current);
+        current = [];
+      }
+      continue;
+    }
+
+    if (opening.has(type)) depth++;
+    if (closing.has(type)) depth = Math.max(0, depth - 1);
+    current.push(token);
+  }
+
+  if (current.length) statements.push(current);
+  return statements;
+}
+
+/** True when the text so far is an unfinished statement (for the REPL). */
+export function continues(source: string): boolean {
+  const tokens = getLexer().tokenize(source).tokens
+    .filter((token) => token.tokenType !== Newline);
+  let depth = 0;
+  for (const token of tokens) {
+    if (opening.has(token.tokenType)) depth++;
+    if (closing.has(token.tokenType)) depth = Math.max(0, depth - 1);
+  }
+  return depth > 0 || tokens[tokens.length - 1]?.tokenType === Comma;
+}
