@@ -92,6 +92,19 @@ export class Session {
   random: Random;
   /** Statements that ran without error, as source text, in order. */
   readonly history: string[] = [];
+  /** Every statement run so far, with its result (for reports). */
+  readonly outcomes: Outcome[] = [];
+  /**
+   * Results kept for later statements (plot, report, compare): under the
+   * name given with `as`, and under their kind for the latest of each.
+   */
+  readonly results = new Map<string, Result>();
+  /**
+   * The sensitive columns of each table: declared with `sensitive`, or
+   * else the `by` columns of the table's latest audit. Repairs report what
+   * they did to each of these groups.
+   */
+  readonly sensitive = new Map<string, string[]>();
   private env: Environment;
 
   constructor(options: SessionOptions = {}) {
@@ -196,13 +209,17 @@ export class Session {
     }
     this.env = env;
     this.history.push(text);
+    this.results.set(result.kind, result);
+    if (statement.output) this.results.set(statement.output.name, result);
 
-    return {
+    const outcome = {
       step,
       result,
       text,
       milliseconds: performance.now() - started,
     };
+    this.outcomes.push(outcome);
+    return outcome;
   }
 
   // For executors ---------------------------------------------------------------
