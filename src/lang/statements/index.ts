@@ -1,10 +1,16 @@
 // The statement families, composed into one grammar. A family adds its
 // statements' grammar as a mixin and registers builders and checkers when
-// its module loads; adding a family means adding it here.
+// its module loads; adding a family means adding its mixin to the list.
 
 import type { ParserBase } from '../grammar.js';
 import { dataGrammar } from './data.js';
 
+type Mixin = <B extends ParserBase>(Base: B) => B;
+
+const mixins: Mixin[] = [
+  dataGrammar,
+];
+
 export function families<B extends ParserBase>(Base: B): B {
-  return dataGrammar(Base);
+  return mixins.reduce<B>((composed, mixin) => mixin(composed), Base);
 }
