@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import {
   diagnosticJson, formatDiagnostic, type Diagnostic,
 } from '../lang/diagnostics.js';
-import { renderText } from '../runtime/render/text.js';
+import { renderText, truncate } from '../runtime/render/text.js';
 import { Session, type Outcome } from '../runtime/session.js';
 import { terminalProgress } from './progress.js';
 
@@ -185,7 +185,8 @@ async function runCommand(args: string[], streams: Streams): Promise<number> {
       }) + '\n');
       return;
     }
-    const header = `▸ ${outcome.step.line}: ${firstLine(outcome.text)}`;
+    const header = truncate(
+      `▸ ${outcome.step.line}: ${firstLine(outcome.text)}`, width);
     streams.out.write(`${header}\n${renderText(outcome.result, { width })}\n\n`);
   };
 

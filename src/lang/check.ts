@@ -445,6 +445,9 @@ export function checkStatement(
   }
   (checker as Checker<Statement>)(statement, scope);
 
+  // A statement that failed before it could say what it produces still
+  // defines its `as` name, with unknown columns, so that later statements
+  // are not blamed for its mistake.
   if (scope.failed && statement.output && !scope.step.output) {
     env.tables.set(statement.output.name, {});
   }

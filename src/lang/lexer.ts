@@ -24,6 +24,8 @@ function getLexer(): Lexer {
 export interface Lexed {
   /** One token list per statement, without line ends. */
   statements: IToken[][];
+  /** Statements with a lexical error, already reported. */
+  broken: IToken[][];
   diagnostics: Diagnostic[];
 }
 
@@ -43,19 +45,28 @@ export function lex(source: string): Lexed {
     }));
   }
 
-  const tokens: IToken[] = [];
+  // Lines with a problem the lexer found: their statements are not parsed,
+  // so that one mistake gives one message, not a cascade.
+  const brokenLines = new Set(result.errors.map((problem) => problem.line));
   for (const token of result.tokens) {
     if (token.tokenType === UnterminatedString) {
       diagnostics.push(
         error(problems.unterminatedString(), spanOfToken(token)));
+      brokenLines.add(token.startLine);
     } else if (token.tokenType === UnterminatedName) {
       diagnostics.push(error(problems.unterminatedName(), spanOfToken(token)));
-    } else {
-      tokens.push(token);
+      brokenLines.add(token.startLine);
     }
   }
 
-  return { statements: splitStatements(tokens), diagnostics };
+  const statements = splitStatements(result.tokens);
+  return {
+    statements: statements.filter((tokens) =>
+      !tokens.some((token) => brokenLines.has(token.startLine))),
+    broken: statements.filter((tokens) =>
+      tokens.some((token) => brokenLines.has(token.startLine))),
+    diagnostics,
+  };
 }
 
 const opening = new Set([LParen, LBracket, LBrace]);
@@ -79,6 +90,10 @@ export function splitStatements(tokens: readonly IToken[]): IToken[][] {
       continue;
     }
 
+    if (type === UnterminatedString || type === UnterminatedName) {
+      current.push(token);
+      continue;
+    }
     if (opening.has(type)) depth++;
     if (closing.has(type)) depth = Math.max(0, depth - 1);
     current.push(token);

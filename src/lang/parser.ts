@@ -60,6 +60,7 @@ export function parse(source: string): Parsed {
   const statements: Statement[] = [];
   const unparsedNames: string[] = [];
 
+  for (const tokens of lexed.broken) unparsedNames.push(...namesDefinedBy(tokens));
   for (const tokens of lexed.statements) {
     const result = parseStatement(tokens);
     if (result.statement) {
@@ -131,8 +132,11 @@ function syntaxError(
   const misspelt = !atEnd && isWordLike(offending.tokenType)
     ? closest(nameText(offending), words)
     : undefined;
+  // Extra words after a complete statement: ending the line is also fine.
+  const complete = exception.name === 'NotAllInputParsedException';
   return error(
-    problems.unexpectedToken(found, describeExpected(expected), misspelt),
+    problems.unexpectedToken(found,
+      describeExpected(expected, complete), misspelt),
     span,
   );
 }
@@ -156,14 +160,27 @@ function expectedAfter(preceding: IToken[]): TokenType[] {
   return types;
 }
 
-function describeExpected(types: TokenType[]): string {
-  if (types.length === 0) return 'the end of the line';
+function describeExpected(types: TokenType[], canEnd = false): string {
   const names = [...new Set(types.map(describeToken))];
+  if (canEnd) names.push('the end of the line');
+  if (names.length === 0) return 'the end of the line';
+
+  // Everything that can start an expression is one idea, not ten.
+  const valueStarts = ['a name', 'a number', '"("'];
+  if (valueStarts.every((name) => names.includes(name)) && names.length > 6) {
+    const rest = names.filter((name) => !isValueStart(name));
+    return ['a value or a column name', ...rest].join(' or ');
+  }
   if (names.length === 1) return names[0]!;
   if (names.length > 8) {
     return `one of ${names.slice(0, 8).join(', ')}, ...`;
   }
   return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+function isValueStart(name: string): boolean {
+  return ['a name', 'a number', '"("', '"-"', '"true"', '"false"',
+    '"missing"', '"not"'].includes(name) || name.startsWith('a quoted text');
 }
 
 function endOfLine(last: IToken) {

@@ -162,6 +162,12 @@ export function allTokens(): TokenType[] {
   ];
 }
 
+const operatorCategories: Record<string, string> = {
+  AdditiveOperator: '"+" or "-"',
+  MultiplicativeOperator: '"*", "/" or "%"',
+  ComparisonOperator: 'a comparison such as "=" or ">"',
+};
+
 /** Words a person would read in "expected ..." messages. */
 export function describeToken(token: TokenType): string {
   const word = keywordOf(token);
@@ -173,6 +179,8 @@ export function describeToken(token: TokenType): string {
     case StringLiteral: return 'a quoted text such as "file.csv"';
     case Newline: return 'the end of the line';
     default: {
+      const category = operatorCategories[token.name];
+      if (category) return category;
       const pattern = token.PATTERN;
       if (pattern instanceof RegExp) {
         return '"' + pattern.source.replace(/\\/g, '').split('|')[0] + '"';

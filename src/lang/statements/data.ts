@@ -571,16 +571,18 @@ defineChecker('select', (statement, scope) => {
     return;
   }
 
+  // An unknown column stays in the output as unknown, so that later uses
+  // of it are not reported a second time.
   const listed = new Set(statement.columns.map((c) => c.name));
   const kept = statement.except
     ? [...schema.keys()].filter((name) => !listed.has(name))
-    : statement.columns.map((c) => c.name).filter((name) => schema.has(name));
+    : statement.columns.map((c) => c.name);
   if (statement.except && kept.length === 0) {
     scope.report(problems.badNumber('the columns kept', 'at least one',
       'none'), statement.span);
   }
   produceFrom(scope, table,
-    new Map(kept.map((name) => [name, schema.get(name)!])));
+    new Map(kept.map((name) => [name, schema.get(name) ?? 'unknown'])));
 });
 
 defineChecker('derive', (statement, scope) => {

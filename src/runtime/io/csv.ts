@@ -45,7 +45,8 @@ const booleanWords: Record<string, boolean> = {
   true: true, TRUE: true, True: true,
   false: false, FALSE: false, False: false,
 };
-const guardedPattern = /^'[=+\-@\t\r]/;
+// A formula-like start, possibly behind quotes Fair added as a guard.
+const guardedPattern = /^'+[=+\-@\t\r]/;
 
 /** Field positions: start, end and flags per field, growing as needed. */
 class Fields {
@@ -379,7 +380,7 @@ export function formatField(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
 
   let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text) || guardedPattern.test(text)) {
+  if (/^'*[=+\-@\t\r]/.test(text)) {
     text = "'" + text;
   }
   return '"' + text.replace(/"/g, '""') + '"';

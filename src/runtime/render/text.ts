@@ -29,7 +29,7 @@ export function renderDefault(
   options: Required<TextOptions>,
 ): string {
   const parts: string[] = [];
-  if (result.message) parts.push(result.message);
+  if (result.message) parts.push(wrap(result.message, options.width));
   if (result.rows && result.columns) {
     parts.push(formatTable(result.columns, result.rows, {
       ...options,
@@ -41,8 +41,32 @@ export function renderDefault(
   if (result.summary && !result.message) {
     parts.push(formatSummary(result.summary, options.width));
   }
-  for (const note of result.notes ?? []) parts.push(`note: ${note}`);
+  for (const note of result.notes ?? []) {
+    parts.push(wrap(`note: ${note}`, options.width, '  '));
+  }
   return parts.join('\n');
+}
+
+/**
+ * Break text into lines of at most `width` characters at spaces; later
+ * lines start with `indent`. A word longer than the width is left whole.
+ */
+export function wrap(text: string, width: number, indent = ''): string {
+  return text.split('\n').map((paragraph) => {
+    const lines: string[] = [];
+    let line = '';
+    for (const word of paragraph.split(' ')) {
+      const candidate = line ? `${line} ${word}` : word;
+      if (visibleLength(candidate) > width && line) {
+        lines.push(line);
+        line = indent + word;
+      } else {
+        line = candidate;
+      }
+    }
+    lines.push(line);
+    return lines.join('\n');
+  }).join('\n');
 }
 
 /** A number for reading: whole numbers as they are, others to 4 digits. */
@@ -69,7 +93,7 @@ export function formatCell(value: unknown): string {
   return String(value).replace(/\n/g, '⏎');
 }
 
-function truncate(text: string, width: number): string {
+export function truncate(text: string, width: number): string {
   const chars = [...text];
   return chars.length <= width ? text : chars.slice(0, width - 1).join('') + '…';
 }

@@ -7,7 +7,7 @@
 
 import { mean, standardDeviation } from '../expr.js';
 import { plural, type Result, type Row } from '../result.js';
-import { defineTextRenderer, formatTable } from '../render/text.js';
+import { defineTextRenderer, formatTable, wrap } from '../render/text.js';
 import {
   columnNames, columnOf, makeTable, rowCount, rowKey, typeOfColumn,
   type Column, type Table,
@@ -156,7 +156,7 @@ defineTextRenderer('describe', (result, options) => {
   const rows = result.rows ?? [];
   const numeric = rows.filter((row) => row['type'] === 'number');
   const other = rows.filter((row) => row['type'] !== 'number');
-  const parts = [result.message ?? ''];
+  const parts = [wrap(result.message ?? '', options.width)];
   const table = (columns: string[], subset: Result['rows'] & object) =>
     formatTable(columns, subset, { ...options, maxRows: Infinity,
       totalRows: subset.length });
