@@ -259,9 +259,36 @@ function buildColumn(job: ColumnJob): Column {
   const inferred = numberColumn(job, false) ?? booleanColumn(job, false);
   if (inferred) return inferred;
 
-  warnIfMostlyNumbers(job);
+  // Only a column that read as numbers for a while can be "mostly numbers".
+  if ((failedAt.get(job) ?? 0) >= Math.min(20, job.rows / 2)) {
+    warnIfMostlyNumbers(job);
+  }
   return textColumn(job);
 }
+
+/**
+ * The number a field holds, or NaN. `Number()` does the exact conversion;
+ * the checks around it refuse what it accepts but a CSV reader should not
+ * (hexadecimal, Infinity, blank text).
+ */
+function readNumber(raw: string): number {
+  const first = raw.charCodeAt(0);
+  const plain = (first >= 48 && first <= 57) || first === 43 ||
+    first === 45 || first === 46;
+  if (!plain) return numberPattern.test(raw) ? Number(raw) : NaN;
+
+  const value = Number(raw);
+  if (!Number.isFinite(value)) return NaN;
+  const second = raw.charCodeAt(1);
+  // 0x1A, 0b101 and 0o17 are numbers to JavaScript, not to a CSV reader.
+  if (first === 48 && (second | 32) >= 98 && /^0[xXbBoO]/.test(raw)) {
+    return NaN;
+  }
+  return value;
+}
+
+/** The row where a column first failed to read as numbers. */
+const failedAt = new WeakMap<ColumnJob, number>();
 
 function numberColumn(job: ColumnJob, strict: boolean): Float64Array | undefined {
   const { text, fields, width, column, rows } = job;
@@ -273,12 +300,16 @@ function numberColumn(job: ColumnJob, strict: boolean): Float64Array | undefined
       values[row] = NaN;
       continue;
     }
-    const raw = text.slice(fields.starts[index]!, fields.ends[index]!);
-    if (!numberPattern.test(raw)) {
-      if (!strict) return undefined;
+    const value = readNumber(
+      text.slice(fields.starts[index]!, fields.ends[index]!));
+    if (value !== value) {
+      if (!strict) {
+        failedAt.set(job, row);
+        return undefined;
+      }
       badValue(job, row, 'a number', fieldText(text, fields, index));
     }
-    values[row] = Number(raw);
+    values[row] = value;
   }
   return values;
 }
@@ -349,7 +380,7 @@ function warnIfMostlyNumbers(job: ColumnJob): void {
     if (isMissingField(text, fields, i)) continue;
     values++;
     const raw = text.slice(fields.starts[i]!, fields.ends[i]!);
-    if (numberPattern.test(raw)) {
+    if (readNumber(raw) === readNumber(raw)) {
       numbers++;
     } else {
       if (firstOdd < 0) firstOdd = row;

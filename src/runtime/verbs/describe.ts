@@ -5,12 +5,11 @@
 // Conventions follow pandas: the standard deviation divides by n - 1, and
 // a duplicate row is one equal in every column to an earlier row.
 
-import { mean, standardDeviation } from '../expr.js';
 import { plural, type Result, type Row } from '../result.js';
 import { defineTextRenderer, formatTable, wrap } from '../render/text.js';
 import {
-  columnNames, columnOf, makeTable, rowCount, rowKey, typeOfColumn,
-  type Column, type Table,
+  columnNames, columnOf, makeTable, rowCount, typeOfColumn, type Column,
+  type Table,
 } from '../table.js';
 import { defineExecutor } from './registry.js';
 import { typeLabel } from './data.js';
@@ -23,96 +22,203 @@ export interface TableProfile {
   duplicate_rows: number;
 }
 
-export function describeColumns(table: Table): Row[] {
-  return columnNames(table).map((name) =>
-    describeColumn(name, columnOf(table, name)));
+/** One pass over the table: per-column rows and the whole-table profile. */
+export function describeTable(table: Table): {
+  rows: Row[];
+  profile: TableProfile;
+} {
+  const names = columnNames(table);
+  const facts = names.map((name) => columnFacts(columnOf(table, name)));
+  return {
+    rows: names.map((name, i) => describeColumn(name, facts[i]!)),
+    profile: profile(table, facts),
+  };
 }
 
-function describeColumn(name: string, column: Column): Row {
-  const type = typeOfColumn(column);
-  const values: unknown[] = [];
-  for (const value of column) {
-    const missing = value === null || value === undefined ||
-      (typeof value === 'number' && Number.isNaN(value));
-    if (!missing) values.push(value);
+/**
+ * What describe needs of one column, from one pass: for text and
+ * booleans the count of each value (a hash map keyed by the value); for
+ * numbers a sorted copy, which gives the distinct count without hashing a
+ * million doubles.
+ */
+interface ColumnFacts {
+  column: Column;
+  missing: number;
+  distinct: number;
+  /** Values and counts in order of first appearance (not for numbers). */
+  counts?: Map<unknown, number>;
+}
+
+function columnFacts(column: Column): ColumnFacts {
+  if (column instanceof Float64Array) {
+    const sorted = column.slice().sort();
+    let distinct = 0;
+    let missing = 0;
+    for (let i = 0; i < sorted.length; i++) {
+      const value = sorted[i]!;
+      if (value !== value) missing++;
+      else if (i === 0 || value !== sorted[i - 1]) distinct++;
+    }
+    return { column, missing, distinct };
   }
 
-  const distinct = new Map<unknown, number>();
-  for (const value of values) {
-    distinct.set(value, (distinct.get(value) ?? 0) + 1);
+  const counts = new Map<unknown, number>();
+  let missing = 0;
+  for (let row = 0; row < column.length; row++) {
+    const value = column[row];
+    if (value === null || value === undefined) {
+      missing++;
+      continue;
+    }
+    counts.set(value, (counts.get(value) ?? 0) + 1);
   }
+  return { column, missing, distinct: counts.size, counts };
+}
 
+function describeColumn(name: string, facts: ColumnFacts): Row {
+  const { column, missing, distinct } = facts;
+  const present = column.length - missing;
   const row: Row = {
     column: name,
-    type: typeLabel(type),
-    count: values.length,
-    missing: column.length - values.length,
-    distinct: distinct.size,
+    type: typeLabel(typeOfColumn(column)),
+    count: present,
+    missing,
+    distinct,
     min: null, max: null, mean: null, std: null, top: null,
   };
 
-  if (type === 'number') {
-    const numbers = values as number[];
-    let min = Infinity;
-    let max = -Infinity;
-    for (const value of numbers) {
-      if (value < min) min = value;
-      if (value > max) max = value;
-    }
-    if (numbers.length) {
-      row['min'] = min;
-      row['max'] = max;
-    }
-    row['mean'] = mean(numbers);
-    row['std'] = standardDeviation(numbers);
+  if (column instanceof Float64Array) {
+    Object.assign(row, numberStatistics(column, present));
   } else {
-    row['top'] = mostFrequent(distinct, 3);
+    row['top'] = mostFrequent(facts.counts!, 3);
   }
   return row;
+}
+
+/** min, max, mean and the n - 1 standard deviation, in two passes. */
+function numberStatistics(column: Float64Array, present: number) {
+  if (present === 0) return {};
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (let i = 0; i < column.length; i++) {
+    const value = column[i]!;
+    if (value !== value) continue;
+    if (value < min) min = value;
+    if (value > max) max = value;
+    sum += value;
+  }
+  const mean = sum / present;
+  let squares = 0;
+  for (let i = 0; i < column.length; i++) {
+    const value = column[i]!;
+    if (value === value) squares += (value - mean) * (value - mean);
+  }
+  const std = present > 1 ? Math.sqrt(squares / (present - 1)) : null;
+  return { min, max, mean, std };
 }
 
 /** "no (2095), yes (285)": the commonest values, ties in first-seen order. */
 function mostFrequent(counts: Map<unknown, number>, limit: number): string {
   return [...counts.entries()]
-    .sort((a, b) => b[1] - a[1])
+    .map(([value, count], order) => ({ value, count, order }))
+    .sort((a, b) => b.count - a.count || a.order - b.order)
     .slice(0, limit)
-    .map(([value, n]) => `${String(value)} (${n})`)
+    .map((entry) => `${String(entry.value)} (${entry.count})`)
     .join(', ');
 }
 
-export function profileTable(table: Table): TableProfile {
-  const names = columnNames(table);
-  const columns = names.map((name) => columnOf(table, name));
+function profile(table: Table, facts: ColumnFacts[]): TableProfile {
   const rows = rowCount(table);
-  let missingValues = 0;
-  let rowsWithMissing = 0;
-  let duplicates = 0;
-  const seen = new Set<string>();
+  const columns = facts.map((f) => f.column);
 
+  let rowsWithMissing = 0;
   for (let row = 0; row < rows; row++) {
-    let missingHere = 0;
     for (const column of columns) {
       const value = column[row];
-      if (value === null || value === undefined ||
-          (typeof value === 'number' && Number.isNaN(value))) {
-        missingHere++;
+      if (value === null || value === undefined || value !== value) {
+        rowsWithMissing++;
+        break;
       }
     }
-    missingValues += missingHere;
-    if (missingHere) rowsWithMissing++;
-
-    const key = rowKey(columns, row);
-    if (seen.has(key)) duplicates++;
-    else seen.add(key);
   }
 
   return {
     rows,
-    columns: names.length,
-    missing_values: missingValues,
+    columns: columns.length,
+    missing_values: facts.reduce((sum, f) => sum + f.missing, 0),
     rows_with_missing: rowsWithMissing,
-    duplicate_rows: duplicates,
+    duplicate_rows: duplicateRows(columns, rows),
   };
+}
+
+/**
+ * Rows equal in every column to an earlier row (pandas' duplicated()).
+ * Each row gets a 30-bit hash, small enough to be a fast map key; rows
+ * with the same hash are compared value by value, so a collision never
+ * counts as a duplicate.
+ */
+export function duplicateRows(columns: readonly Column[], rows: number): number {
+  const hashes = new Int32Array(rows);
+  for (const column of columns) mixColumn(hashes, column);
+
+  const first = new Map<number, number | number[]>();
+  let duplicates = 0;
+  for (let row = 0; row < rows; row++) {
+    const hash = hashes[row]! & 0x3fffffff;
+    const seen = first.get(hash);
+    if (seen === undefined) {
+      first.set(hash, row);
+      continue;
+    }
+    const candidates = typeof seen === 'number' ? [seen] : seen;
+    if (candidates.some((other) => rowsEqual(columns, row, other))) {
+      duplicates++;
+    } else if (typeof seen === 'number') {
+      first.set(hash, [seen, row]);
+    } else {
+      seen.push(row);
+    }
+  }
+  return duplicates;
+}
+
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+
+function mix(hash: number, value: number): number {
+  return Math.imul(hash ^ value, 0x9e3779b1) ^ (hash >>> 15);
+}
+
+function mixColumn(hashes: Int32Array, column: Column): void {
+  if (column instanceof Float64Array) {
+    for (let row = 0; row < hashes.length; row++) {
+      const value = column[row]!;
+      // One bit pattern for every NaN, and for 0 and -0.
+      bits[0] = value !== value ? NaN : value === 0 ? 0 : value;
+      hashes[row] = mix(mix(hashes[row]!, words[0]!), words[1]!);
+    }
+    return;
+  }
+  const codes = new Map<unknown, number>();
+  for (let row = 0; row < hashes.length; row++) {
+    const value = column[row] ?? null;
+    let code = codes.get(value);
+    if (code === undefined) {
+      code = codes.size + 1;
+      codes.set(value, code);
+    }
+    hashes[row] = mix(hashes[row]!, code);
+  }
+}
+
+function rowsEqual(columns: readonly Column[], a: number, b: number): boolean {
+  for (const column of columns) {
+    const x = column[a] ?? null;
+    const y = column[b] ?? null;
+    if (x !== y && !(x !== x && y !== y)) return false;
+  }
+  return true;
 }
 
 export const describeColumnOrder = [
@@ -123,8 +229,7 @@ export const describeColumnOrder = [
 defineExecutor('describe', ({ session, step, statement }) => {
   const name = step.input!;
   const table = session.table(name);
-  const rows = describeColumns(table);
-  const profile = profileTable(table);
+  const { rows, profile } = describeTable(table);
 
   if (statement.output) {
     session.setTable(statement.output.name, makeTable(
