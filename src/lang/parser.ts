@@ -109,10 +109,21 @@ function syntaxError(
   exception: IRecognitionException,
   tokens: readonly IToken[],
 ): Diagnostic {
-  const offending = exception.token;
-  const atEnd = offending.tokenType === EOF || Number.isNaN(
+  let offending = exception.token;
+  let atEnd = offending.tokenType === EOF || Number.isNaN(
     offending.startOffset);
-  const index = atEnd ? tokens.length : tokens.indexOf(offending);
+  let index = atEnd ? tokens.length : tokens.indexOf(offending);
+
+  // Statements that share a first word (`load "x"`, `load annotations`)
+  // fail on that word when the next fits neither: find the real place.
+  if (index === 0 && !atEnd) {
+    const valid = validPrefix(tokens);
+    if (valid > 0) {
+      index = valid;
+      atEnd = valid >= tokens.length;
+      offending = atEnd ? offending : tokens[valid]!;
+    }
+  }
   const last = tokens[tokens.length - 1]!;
   const span = atEnd ? endOfLine(last) : spanOfToken(offending);
   const found = atEnd ? 'the end of the line' : JSON.stringify(offending.image);
@@ -139,6 +150,19 @@ function syntaxError(
       describeExpected(expected, complete), misspelt),
     span,
   );
+}
+
+/** How many leading tokens some statement could begin with. */
+function validPrefix(tokens: readonly IToken[]): number {
+  let length = 0;
+  while (length < tokens.length) {
+    const next = tokens[length]!.tokenType;
+    const fits = expectedAfter(tokens.slice(0, length)).some((type) =>
+      type === next || (next.CATEGORIES ?? []).includes(type));
+    if (!fits) break;
+    length++;
+  }
+  return length;
 }
 
 function isWordLike(type: TokenType): boolean {
