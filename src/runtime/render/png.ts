@@ -5,7 +5,11 @@
 // fonts-dejavu-core installs; without any font resvg draws the chart
 // without its words (the PNG is still written).
 
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
+
+// Loaded on the first PNG, not when Fair starts.
+const require = createRequire(import.meta.url);
+type ResvgModule = typeof import('@resvg/resvg-js');
 
 export interface PngOptions {
   /** Pixels per SVG unit: 2 gives a sharp image on paper and screens. */
@@ -14,6 +18,7 @@ export interface PngOptions {
 
 export function renderPng(svg: string, options: PngOptions = {}):
 Uint8Array {
+  const { Resvg } = require('@resvg/resvg-js') as ResvgModule;
   const renderer = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: options.scale ?? 2 },
     background: 'white',

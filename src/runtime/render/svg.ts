@@ -8,8 +8,10 @@
 // fixed table of character widths: the same spec gives the same bytes on
 // every machine.
 
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+// vega and vega-lite are loaded on the first chart, not at start-up: vega
+// alone takes a second to load, which `fair check` and the REPL must not
+// pay.
+import type { TopLevelSpec } from 'vega-lite';
 
 export interface RenderedSvg {
   svg: string;
@@ -46,6 +48,8 @@ function collectingLogger(warnings: string[]) {
 /** `scale` enlarges the drawing (1.25 reads better inside a page). */
 export async function renderSvgWithWarnings(spec: TopLevelSpec, scale = 1):
 Promise<RenderedSvg> {
+  const [{ parse, View }, { compile }] = await Promise.all([
+    import('vega'), import('vega-lite')]);
   const warnings: string[] = [];
   const compiled = compile(spec, {
     logger: collectingLogger(warnings) as never,
