@@ -7,6 +7,7 @@ import { formatFromPath, type TableFormat } from '../../lang/formats.js';
 import { joinedColumnName } from '../../lang/statements/data.js';
 import type { ValueType } from '../../lang/types.js';
 import { compileExpression } from '../expr.js';
+import { likelyBackend } from '../model/backend.js';
 import { readTable, writeTable } from '../io/files.js';
 import { bytes, count, plural } from '../result.js';
 import {
@@ -20,11 +21,13 @@ const progressThreshold = 8 << 20;
 
 defineExecutor('seed', ({ session, statement }) => {
   session.setSeed(statement.value);
+  // Results repeat exactly on the same backend; say which one models use.
+  const backend = likelyBackend(session);
   return {
     kind: 'seed',
     message: `seed ${statement.value}: random choices from here on ` +
-      'repeat exactly on every run',
-    summary: { seed: statement.value },
+      `repeat exactly on every run (models train on the ${backend} backend)`,
+    summary: { seed: statement.value, backend },
   };
 });
 
