@@ -12,7 +12,7 @@
 //
 // No face has logic of its own beyond showing what `run` reports.
 
-import { resolve, relative, isAbsolute } from 'node:path';
+import { isAbsolute, normalize, relative, resolve } from 'node:path';
 import type { Statement } from '../lang/ast.js';
 import {
   checkStatement, checkStatements, declareUnparsed, emptyEnvironment,
@@ -248,11 +248,14 @@ export class Session {
     return resolve(this.cwd, path);
   }
 
-  /** A path as people should read it: relative when under the folder. */
+  /**
+   * A path as people should read it: a relative path as it was written
+   * (tidied), an absolute one relative to the folder when it lies inside.
+   */
   displayPath(path: string): string {
-    const absolute = this.resolvePath(path);
-    const rel = relative(this.cwd, absolute);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
+    if (!isAbsolute(path)) return normalize(path);
+    const rel = relative(this.cwd, path);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
   }
 }
 
