@@ -3,12 +3,22 @@
 // its module loads; adding a family means adding its mixin to the list.
 
 import type { ParserBase } from '../grammar.js';
+import { auditGrammar } from './audit.js';
+import { crowdGrammar } from './crowd.js';
 import { dataGrammar } from './data.js';
+import { modelGrammar } from './model.js';
+import { outputGrammar } from './output.js';
+import { repairGrammar } from './repair.js';
 
 type Mixin = <B extends ParserBase>(Base: B) => B;
 
 const mixins: Mixin[] = [
   dataGrammar,
+  crowdGrammar,
+  repairGrammar,
+  auditGrammar,
+  outputGrammar,
+  modelGrammar,
 ];
 
 export function families<B extends ParserBase>(Base: B): B {
