@@ -46,7 +46,7 @@ test('the quickstart runs and its tables fit 80 columns', () => {
   const result = fair(['run', script, '--width', '80'], root);
   assert.equal(result.code, 0, result.err);
   assert.match(result.out, /loans: 2,380 rows × 14 columns/);
-  assert.match(result.out, /3 exact duplicate rows/);
+  assert.match(result.out, /3 exact duplicate\s+rows/);
   assert.match(result.out, /… [\d,]+ more rows/);
   for (const line of result.out.split('\n')) {
     assert.ok([...line].length <= 80, `too wide: ${line}`);

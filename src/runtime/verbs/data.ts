@@ -25,8 +25,8 @@ defineExecutor('seed', ({ session, statement }) => {
   const backend = likelyBackend(session);
   return {
     kind: 'seed',
-    message: `seed ${statement.value}: random choices from here on ` +
-      `repeat exactly on every run (models train on the ${backend} backend)`,
+    message: `seed ${statement.value}: random choices repeat exactly on ` +
+      `every run (models train on the ${backend} backend)`,
     summary: { seed: statement.value, backend },
   };
 });
