@@ -7,7 +7,7 @@
 
 import {
   createToken, CstParser, Lexer, type CstNode, type ParserMethod, type TokenType,
-} from 'chevrotain';
+} from './chevrotain.js';
 import {
   allTokens, And, As, Caret, Colon, Comma, DoubleEqual, Equal, False,
   Greater, GreaterEqual, Identifier, In, Is, LBrace, Less, LessEqual,

@@ -3,7 +3,7 @@
 // A statement ends at the end of its line, except inside brackets or after
 // a trailing comma, where the statement continues on the next line.
 
-import { Lexer, type IToken } from 'chevrotain';
+import { Lexer, type IToken } from './chevrotain.js';
 import {
   allTokens, Comma, LBrace, LBracket, LParen, Newline, RBrace, RBracket,
   RParen, UnterminatedName, UnterminatedString,

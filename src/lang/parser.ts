@@ -9,7 +9,7 @@
 import {
   EOF, type CstNode, type IOrAlt, type IRecognitionException, type IToken,
   type TokenType,
-} from 'chevrotain';
+} from './chevrotain.js';
 import type { Program, Statement } from './ast.js';
 import { buildStatement, nameText } from './build.js';
 import { error, problems, type Diagnostic } from './diagnostics.js';

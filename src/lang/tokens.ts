@@ -9,7 +9,7 @@
 // module loads; the lexer is built from the registry the first time it is
 // needed, longest keyword first so that `top` is not read as `to` + `p`.
 
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type TokenType } from './chevrotain.js';
 
 export const Identifier = createToken({
   name: 'Identifier',
