@@ -4,18 +4,32 @@
 // mistake in how the command was called.
 
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   diagnosticJson, formatDiagnostic, type Diagnostic,
 } from '../lang/diagnostics.js';
-import { renderText, truncate } from '../runtime/render/text.js';
-import { Session, type Outcome } from '../runtime/session.js';
-import { terminalProgress } from './progress.js';
+import type { Outcome } from '../runtime/session.js';
+
+// The engine (parser, tables, verbs) loads only for the command that needs
+// it, so that `fair --help` answers at once and the REPL can draw its
+// prompt before the engine is ready.
+async function engine() {
+  const [session, text, output, progress] = await Promise.all([
+    import('../runtime/session.js'),
+    import('../runtime/render/text.js'),
+    import('../runtime/verbs/output.js'),
+    import('./progress.js'),
+  ]);
+  return { ...session, ...text, ...output, ...progress };
+}
 
 const usage = `fair: audit and fix machine-learning training data
 
 Usage:
+  fair                                      the interactive REPL
+  fair repl FILE.fair                       run a script, then the REPL
   fair run FILE.fair [--json] [--width N]   run a script
   fair check FILE.fair [--json]             check a script without running it
   fair --help | fair COMMAND --help         this help, or a command's
@@ -35,7 +49,7 @@ A script is one statement per line:
 
 The language is described in grammar.md.`;
 
-const runUsage = `Usage: fair run FILE.fair [--json] [--width N]
+const runUsage = `Usage: fair run FILE.fair [--json] [--width N] [--out DIR]
 
 Runs every statement of FILE in order and prints each result. Nothing runs
 if the script has an error that can be found beforehand; all such errors
@@ -46,6 +60,8 @@ Options:
               {"line": N, "kind": "<verb>", "result": {...}}
               a failed run ends with {"error": {...}}
   --width N   fit tables to N columns (default: the terminal's, or 80)
+  --out DIR   where plot statements without "to" write their charts
+              (default: the script's folder)
 
 Examples:
   npx fair run examples/quickstart.fair
@@ -94,11 +110,7 @@ async function dispatch(argv: string[], streams: Streams): Promise<number> {
 
   if (command === undefined || command === '--help' || command === '-h' ||
       command === 'help') {
-    if (command === undefined) {
-      streams.out.write(usage + '\n\nThe interactive REPL (fair with no ' +
-        'arguments) is not part of this version yet; use fair run.\n');
-      return 0;
-    }
+    if (command === undefined) return replCommand([], streams);
     streams.out.write(usage + '\n');
     return 0;
   }
@@ -107,6 +119,7 @@ async function dispatch(argv: string[], streams: Streams): Promise<number> {
     return 0;
   }
   if (command === 'run') return runCommand(rest, streams);
+  if (command === 'repl') return replCommand(rest, streams);
   if (command === 'check') return checkCommand(rest, streams);
 
   throw new UsageError(`unknown command "${command}"`);
@@ -120,7 +133,8 @@ function options(args: string[], withWidth: boolean) {
       options: {
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
-        ...(withWidth ? { width: { type: 'string' as const } } : {}),
+        ...(withWidth ? { width: { type: 'string' as const },
+          out: { type: 'string' as const } } : {}),
       },
     });
   } catch (cause) {
@@ -175,7 +189,14 @@ async function runCommand(args: string[], streams: Streams): Promise<number> {
     streams.out.columns);
   const { file, source } = readScript(parsed.positionals, 'run');
 
+  const {
+    Session, terminalProgress, configureOutput, chartPaths, renderText,
+    truncate,
+  } = await engine();
   const session = new Session({ progress: terminalProgress(streams.err) });
+  const out = parsed.values.out as string | undefined;
+  configureOutput(session, { chartFolder: resolve(out ?? dirname(file)),
+    script: { file, source } });
   const write = (outcome: Outcome) => {
     if (json) {
       streams.out.write(JSON.stringify({
@@ -191,6 +212,10 @@ async function runCommand(args: string[], streams: Streams): Promise<number> {
   };
 
   const report = await session.run(source, { file, onOutcome: write });
+  const charts = chartPaths(report.outcomes);
+  if (!json && charts.length) {
+    streams.out.write(`charts written: ${charts.join(', ')}\n`);
+  }
   printDiagnostics(report.diagnostics, source, file, streams, json);
   return report.failed ? 1 : 0;
 }
@@ -220,6 +245,7 @@ Promise<number> {
   const json = parsed.values.json === true;
   const { file, source } = readScript(parsed.positionals, 'check');
 
+  const { Session } = await import('../runtime/session.js');
   const report = new Session().check(source);
   const errors = report.diagnostics.filter((d) => d.severity === 'error');
   const statements = report.statements.length;
@@ -238,3 +264,37 @@ Promise<number> {
   }
   return errors.length ? 1 : 0;
 }
+
+/**
+ * The interactive REPL, loaded only when asked for: it brings ink and
+ * React, which `fair run` does not need. `fair repl FILE` runs the script
+ * first and keeps its tables.
+ */
+async function replCommand(args: string[], streams: Streams):
+Promise<number> {
+  if (args[0] === '--help' || args[0] === '-h') {
+    streams.out.write(replUsage + '\n');
+    return 0;
+  }
+  if (args.length > 1 || args[0]?.startsWith('-')) {
+    throw new UsageError('repl takes at most one script file, as in ' +
+      '"fair repl analysis.fair"');
+  }
+  const script = args[0];
+  if (script !== undefined) readScript([script], 'repl');
+  const { startRepl } = await import('../repl/start.js');
+  return startRepl({ version: version(),
+    ...(script !== undefined ? { script } : {}) });
+}
+
+const replUsage = `Usage: fair [repl [FILE.fair]]
+
+The interactive REPL: type statements and see their results; Tab completes
+keywords, tables, columns and file paths; up and down recall earlier input
+(kept in ~/.fair_history). With FILE, the script runs first and the REPL
+continues with its tables. :help lists the statements and the commands
+(:tables, :schema, :plan, :save, :load, :quit).
+
+When input is not a terminal, it runs as a script:
+  echo 'load "examples/data/hmda.csv"
+  describe' | npx fair`;
