@@ -2,15 +2,12 @@
 // and workers. The statistics live in src/runtime/crowd; this file reads
 // the tables, checks the data, and shapes results.
 
-import { statSync } from 'node:fs';
 import type { Step } from '../../lang/check.js';
 import { fail } from '../../lang/diagnostics.js';
-import { formatFromPath, type TableFormat } from '../../lang/formats.js';
 import {
   aggregateItemColumn, crowdProblems, type AggregateMethod, type AgreementLevel,
   type GoldPlan,
 } from '../../lang/statements/crowd.js';
-import type { ValueType } from '../../lang/types.js';
 import {
   defaultEm, expectationMaximisation, majority, topLabels, weighted,
   type Fit,
@@ -23,7 +20,6 @@ import {
   encodeRatings, place, ratingsPerItem, requireWorkers, type Ratings,
 } from '../crowd/ratings.js';
 import { confusionMatrix, workerQuality } from '../crowd/workers.js';
-import { readTable } from '../io/files.js';
 import { count, plural, type Row } from '../result.js';
 import {
   defineTextRenderer, formatNumber, formatTable, renderDefault, wrap,
@@ -32,6 +28,7 @@ import type { Session } from '../session.js';
 import {
   columnOf, makeTable, rowCount, toColumn, type Table, type Value, valueAt,
 } from '../table.js';
+import { loadTable } from './data.js';
 import { defineExecutor } from './registry.js';
 
 // 1. Ratings, coded once per table
@@ -88,30 +85,9 @@ function labelList(ratings: Ratings, limit = 8): string {
 
 // 2. load annotations
 
-const typeWords: Record<string, ValueType> = {
-  number: 'number', text: 'string', string: 'string', boolean: 'boolean',
-};
-
-/** Reading a file this large shows a progress bar. */
-const progressThreshold = 8 << 20;
-
 defineExecutor('load-annotations', ({ session, step, statement }) => {
-  const format = formatFromPath(statement.path) as TableFormat;
-  const resolved = session.resolvePath(statement.path);
-  const display = session.displayPath(statement.path);
-  const types = statement.types
-    ? new Map(statement.types.map((entry) =>
-      [entry.key, typeWords[String(entry.value)]!] as const))
-    : undefined;
-
-  const progress = fileSize(resolved) > progressThreshold
-    ? session.progress.start(`reading ${display}`)
-    : undefined;
-  const read = readTable(resolved, display, format, {
-    ...(types ? { types } : {}),
-    ...(progress ? { onProgress: (f: number) => progress.update(f) } : {}),
-  });
-  progress?.done();
+  const read = loadTable(session, statement);
+  const display = read.display;
 
   const name = step.output!;
   const ratings = encodeRatings(read.table, name, step.crowd!.roles,
@@ -147,14 +123,6 @@ defineExecutor('load-annotations', ({ session, step, statement }) => {
     ...(notes.length ? { notes } : {}),
   };
 });
-
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
 
 // 3. agreement
 

@@ -8,7 +8,10 @@ import { joinedColumnName } from '../../lang/statements/data.js';
 import type { ValueType } from '../../lang/types.js';
 import { compileExpression } from '../expr.js';
 import { likelyBackend } from '../model/backend.js';
-import { readTable, writeTable } from '../io/files.js';
+import { readTable, writeTable, type ReadTable } from '../io/files.js';
+import type { Session } from '../session.js';
+import type { Name } from '../../lang/ast.js';
+import type { MappingEntry } from '../../lang/build.js';
 import { bytes, count, plural } from '../result.js';
 import {
   columnNames, columnOf, makeTable, rowCount, rowKey, rowObjects, takeRows,
@@ -35,7 +38,14 @@ const typeWords: Record<string, ValueType> = {
   number: 'number', text: 'string', string: 'string', boolean: 'boolean',
 };
 
-defineExecutor('load', ({ session, step, statement }) => {
+/**
+ * Read the table a load statement names, with a progress bar for a large
+ * file. Shared by every statement that loads a table from a file.
+ */
+export function loadTable(
+  session: Session,
+  statement: { path: string; format?: Name; types?: MappingEntry[] },
+): ReadTable & { display: string; format: TableFormat } {
   const format = (statement.format?.name ??
     formatFromPath(statement.path)) as TableFormat;
   const resolved = session.resolvePath(statement.path);
@@ -53,22 +63,8 @@ defineExecutor('load', ({ session, step, statement }) => {
     ...(progress ? { onProgress: (f: number) => progress.update(f) } : {}),
   });
   progress?.done();
-
-  const name = step.output!;
-  session.setTable(name, read.table);
-  const rows = rowCount(read.table);
-  const columns = columnNames(read.table).length;
-  return {
-    kind: 'load',
-    table: name,
-    message: `${name}: ${plural(rows, 'row')} × ${plural(columns, 'column')} ` +
-      `from ${display} (${format}, ${bytes(read.bytes)})`,
-    summary: { rows, columns, file: display, format },
-    ...(read.notes.length
-      ? { notes: read.notes.map((note) => note.message) }
-      : {}),
-  };
-});
+  return { ...read, display, format };
+}
 
 function fileSize(path: string): number {
   try {
@@ -77,6 +73,24 @@ function fileSize(path: string): number {
     return 0;
   }
 }
+
+defineExecutor('load', ({ session, step, statement }) => {
+  const read = loadTable(session, statement);
+  const name = step.output!;
+  session.setTable(name, read.table);
+  const rows = rowCount(read.table);
+  const columns = columnNames(read.table).length;
+  return {
+    kind: 'load',
+    table: name,
+    message: `${name}: ${plural(rows, 'row')} × ${plural(columns, 'column')} ` +
+      `from ${read.display} (${read.format}, ${bytes(read.bytes)})`,
+    summary: { rows, columns, file: read.display, format: read.format },
+    ...(read.notes.length
+      ? { notes: read.notes.map((note) => note.message) }
+      : {}),
+  };
+});
 
 defineExecutor('save', ({ session, step, statement }) => {
   const table = session.table(step.input!);
