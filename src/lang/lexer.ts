@@ -72,9 +72,15 @@ export function lex(source: string): Lexed {
 const opening = new Set([LParen, LBracket, LBrace]);
 const closing = new Set([RParen, RBracket, RBrace]);
 
-/** Cut the token stream at line ends that really end a statement. */
-export function splitStatements(tokens: readonly IToken[]): IToken[][] {
-  const statements: IToken[][] = [];
+/**
+ * Cut the token stream at line ends that really end a statement: the
+ * finished statements, and the tokens of the one still open at the end.
+ */
+function scanStatements(tokens: readonly IToken[]): {
+  finished: IToken[][];
+  open: IToken[];
+} {
+  const finished: IToken[][] = [];
   let current: IToken[] = [];
   let depth = 0;
 
@@ -84,7 +90,7 @@ export function splitStatements(tokens: readonly IToken[]): IToken[][] {
       const last = current[current.length - 1];
       const continues = depth > 0 || last?.tokenType === Comma;
       if (!continues && current.length) {
-        statements.push(current);
+        finished.push(current);
         current = [];
       }
       continue;
@@ -98,9 +104,17 @@ export function splitStatements(tokens: readonly IToken[]): IToken[][] {
     if (closing.has(type)) depth = Math.max(0, depth - 1);
     current.push(token);
   }
+  return { finished, open: current };
+}
 
-  if (current.length) statements.push(current);
-  return statements;
+export function splitStatements(tokens: readonly IToken[]): IToken[][] {
+  const { finished, open } = scanStatements(tokens);
+  return open.length ? [...finished, open] : finished;
+}
+
+/** The tokens of the statement the text ends in (for completion). */
+export function openStatement(tokens: readonly IToken[]): IToken[] {
+  return scanStatements(tokens).open;
 }
 
 /** True when the text so far is an unfinished statement (for the REPL). */

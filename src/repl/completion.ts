@@ -10,12 +10,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { IToken, TokenType } from 'chevrotain';
+import { openStatement } from '../lang/lexer.js';
 import { getParser } from '../lang/parser.js';
 import {
-  Comma, Identifier, keyword, keywordOf, keywordWords, LBrace, LBracket,
-  LParen,
-  Newline, NumberLiteral, QuotedName, RBrace, RBracket, RParen, StringLiteral,
-  UnterminatedName, UnterminatedString, Word,
+  Identifier, keyword, keywordOf, keywordWords, NumberLiteral, QuotedName,
+  RBrace, RBracket, RParen, StringLiteral, UnterminatedName,
+  UnterminatedString, Word,
 } from '../lang/tokens.js';
 import type { Candidate, CandidateKind, Completion } from './candidates.js';
 import { commandArguments } from './commands.js';
@@ -114,30 +114,14 @@ function matches(text: string, typed: string): boolean {
 
 // Which statement the cursor is in ----------------------------------------
 
-const opening = new Set<TokenType>([LParen, LBracket, LBrace]);
 const closing = new Set<TokenType>([RParen, RBracket, RBrace]);
 
 /**
  * The tokens of the statement the cursor is in. Earlier statements in the
- * text (a pasted script) are left out: a line end outside brackets and
- * not after a comma ends a statement.
+ * text (a pasted script) are left out.
  */
 function statementBefore(before: string): IToken[] {
-  const { tokens } = tokenize(before);
-  let current: IToken[] = [];
-  let depth = 0;
-  for (const token of tokens) {
-    const type = token.tokenType;
-    if (type === Newline) {
-      const last = current[current.length - 1];
-      if (depth === 0 && last?.tokenType !== Comma) current = [];
-      continue;
-    }
-    if (opening.has(type)) depth++;
-    if (closing.has(type)) depth = Math.max(0, depth - 1);
-    current.push(token);
-  }
-  return current;
+  return openStatement(tokenize(before).tokens);
 }
 
 /** A token that a following word must be separated from by a space. */

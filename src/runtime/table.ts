@@ -74,6 +74,17 @@ export function typeOfColumn(column: Column): ValueType {
   return 'unknown';
 }
 
+/** The type of computed values: that of the first one present. */
+export function typeOfValues(values: readonly Value[]): ValueType {
+  for (const value of values) {
+    if (value === null) continue;
+    if (typeof value === 'number') return 'number';
+    if (typeof value === 'boolean') return 'boolean';
+    return 'string';
+  }
+  return 'unknown';
+}
+
 export function schemaOf(table: Table): Schema {
   return new Map(columnNames(table).map((name) =>
     [name, typeOfColumn(columnOf(table, name))] as const));

@@ -21,7 +21,7 @@ import type { Result } from '../result.js';
 import type { Session } from '../session.js';
 import {
   columnOf, makeTable, rowCount, takeRows, toColumn, typeOfColumn,
-  type Column, type Table, type Value,
+  typeOfValues, type Column, type Table, type Value,
 } from '../table.js';
 import { defineExecutor } from './registry.js';
 
@@ -138,21 +138,13 @@ function resultTable(result: Result, source: Table, by: string[]): Table {
         source.columnNames().includes(target.column)) {
       type = typeOfColumn(columnOf(source, target.column));
     } else {
-      type = typeOfValues(values);
+      // Figures that are all missing are still number columns.
+      const found = typeOfValues(values);
+      type = found === 'unknown' ? 'number' : found;
     }
     return [name, toColumn(values, type)];
   });
   return makeTable(entries);
-}
-
-function typeOfValues(values: readonly Value[]): ValueType {
-  for (const value of values) {
-    if (value === null) continue;
-    if (typeof value === 'number') return 'number';
-    if (typeof value === 'boolean') return 'boolean';
-    return 'string';
-  }
-  return 'number';
 }
 
 // Sensitive columns: a `sensitive` statement declares them; until it does,

@@ -126,9 +126,6 @@ defineExecutor('load-annotations', ({ session, step, statement }) => {
 
 // 3. agreement
 
-const round = (x: number | null, digits = 4) =>
-  x === null ? null : Number(x.toFixed(digits));
-
 function measureRow(
   measure: string,
   value: number | null,

@@ -15,7 +15,7 @@ import type { MappingEntry } from '../../lang/build.js';
 import { bytes, count, plural } from '../result.js';
 import {
   columnNames, columnOf, makeTable, rowCount, rowKey, rowObjects, takeRows,
-  toColumn, typeOfColumn, type Column, type Table, type Value,
+  toColumn, typeOfColumn, typeOfValues, type Column, type Table, type Value,
 } from '../table.js';
 import { defineExecutor } from './registry.js';
 
@@ -204,16 +204,6 @@ defineExecutor('derive', ({ session, step, statement }) => {
     summary: { columns: statement.assignments.map((a) => a.name.name) },
   };
 });
-
-function typeOfValues(values: readonly Value[]): ValueType {
-  for (const value of values) {
-    if (value === null) continue;
-    if (typeof value === 'number') return 'number';
-    if (typeof value === 'boolean') return 'boolean';
-    return 'string';
-  }
-  return 'unknown';
-}
 
 export function typeLabel(type: ValueType): string {
   return type === 'string' ? 'text' : type;
