@@ -6,6 +6,7 @@ import type { ParserBase } from '../grammar.js';
 import { auditGrammar } from './audit.js';
 import { crowdGrammar } from './crowd.js';
 import { dataGrammar } from './data.js';
+import { imagesGrammar } from './images.js';
 import { modelGrammar } from './model.js';
 import { outputGrammar } from './output.js';
 import { repairGrammar } from './repair.js';
@@ -19,6 +20,8 @@ const mixins: Mixin[] = [
   auditGrammar,
   outputGrammar,
   modelGrammar,
+  // After modelGrammar: `train cnn` reuses the model clause rules.
+  imagesGrammar,
 ];
 
 export function families<B extends ParserBase>(Base: B): B {

@@ -4,6 +4,7 @@ import './audit.js';
 import './crowd.js';
 import './data.js';
 import './describe.js';
+import './images.js';
 import './model.js';
 import './output.js';
 import './repair.js';
