@@ -15,7 +15,9 @@ import { loadTf } from '../model/backend.js';
 import {
   definePredictor, type Model, type Place, type Scores, type TargetSpec,
 } from '../model/model.js';
-import { defineModelCodec, ModelFileError } from '../model/store.js';
+import {
+  decodeMitigation, defineModelCodec, ModelFileError,
+} from '../model/store.js';
 import type { Session } from '../session.js';
 import type { Table, Value } from '../table.js';
 import { cnnLogits, cnnParameters, type CnnShape } from './cnn.js';
@@ -297,6 +299,8 @@ const imageCodec = {
       parameters,
     };
     if (cnnShape) model.cnn = cnnShape;
+    const mitigation = decodeMitigation(data.mitigation);
+    if (mitigation) model.mitigation = mitigation;
     return model;
   },
 };

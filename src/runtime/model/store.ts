@@ -173,7 +173,8 @@ function decodeEncoder(value: unknown, i: number): FeatureEncoder {
     '"category"');
 }
 
-function decodeMitigation(value: unknown): Mitigation | undefined {
+/** Per-group thresholds stored with a model, read back and checked. */
+export function decodeMitigation(value: unknown): Mitigation | undefined {
   if (value === undefined || value === null) return undefined;
   const m = record(value, '"model.mitigation"');
   return {

@@ -6,9 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { contactSheetChart } from '../../charts/images.js';
 import { defineChart } from '../../charts/registry.js';
-import {
-  fail, problems, type ProblemEntry,
-} from '../../lang/diagnostics.js';
+import { fail, problems } from '../../lang/diagnostics.js';
 import {
   imageProblems, imageTrainDefaults, isIdxPath, siblingLabels,
   type AugmentOperation, type AugmentStatement, type TrainImagesStatement,
@@ -41,10 +39,11 @@ import { defineTextRenderer, formatNumber, renderDefault }
   from '../render/text.js';
 import { count, plural, type Result } from '../result.js';
 import {
-  columnNames, columnOf, makeTable, rowCount, valueAt, type Column,
-  type Table,
+  columnNames, makeTable, rowCount, type Column, type Table,
 } from '../table.js';
 import { outputOptionsOf } from './output.js';
+import { runProblems } from '../model/problems.js';
+import { rowWeights } from './model.js';
 import { defineExecutor, executorFor } from './registry.js';
 // `show` is extended below for image tables: the data family's executor
 // must be registered first.
@@ -284,60 +283,6 @@ function augmentResult(
 }
 
 // train cnn, train resnet18 --------------------------------------------------
-
-const runProblems = {
-  badWeights: (column: string, table: string, row: number, value: string):
-  ProblemEntry => ({
-    code: 'bad-weights',
-    message: `weight column ${quote(column)} of table ${quote(table)} has ` +
-      `${value} in row ${row}; weights must be numbers of 0 or more`,
-    hints: ['weights usually come from balance ... method reweigh'],
-  }),
-  emptySplit: (what: string, rows: number): ProblemEntry => ({
-    code: 'validation-too-small',
-    message: `holding out that share of ${plural(rows, 'row')} leaves ` +
-      `${what} empty`,
-    hints: ['use a larger share, e.g. validation 0.2, or more rows'],
-  }),
-};
-
-/**
- * Sample weights times balanced class weights, as tabular training
- * computes them (src/runtime/verbs/model.ts keeps its own copy private).
- */
-function rowWeights(
-  table: Table,
-  statement: TrainImagesStatement,
-  tableName: string,
-  labels: Int32Array,
-  classes: number,
-): Float64Array | undefined {
-  if (!statement.weight && !statement.classWeights) return undefined;
-  const rows = labels.length;
-  const weights = new Float64Array(rows).fill(1);
-  if (statement.weight) {
-    const column = columnOf(table, statement.weight.name);
-    for (let row = 0; row < rows; row++) {
-      const value = valueAt(column, row);
-      if (typeof value !== 'number' || !(value >= 0) ||
-          !Number.isFinite(value)) {
-        fail(runProblems.badWeights(statement.weight.name, tableName,
-          row + 1, value === null ? 'a missing value' : String(value)),
-        statement.weight.span);
-      }
-      weights[row] = value;
-    }
-  }
-  // scikit-learn's "balanced": n / (classes * rows of the class).
-  if (statement.classWeights) {
-    const counts = new Float64Array(classes);
-    for (const label of labels) counts[label]!++;
-    for (let row = 0; row < rows; row++) {
-      weights[row]! *= rows / (classes * counts[labels[row]!]!);
-    }
-  }
-  return weights;
-}
 
 defineExecutor('train_images', async ({ session, step, statement }) => {
   const tableName = step.input!;

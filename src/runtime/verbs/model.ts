@@ -81,9 +81,10 @@ defineExecutor('set_backend', async ({ session, statement }) => {
 // train ----------------------------------------------------------------------
 
 /** Sample weights times balanced class weights; undefined when neither. */
-function rowWeights(
+/** Per-row training weights from `weight COL` and `class weights`. */
+export function rowWeights(
   table: Table,
-  statement: TrainStatement,
+  statement: Pick<TrainStatement, 'weight' | 'classWeights'>,
   tableName: string,
   labels: Int32Array,
   classes: number,
