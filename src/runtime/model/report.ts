@@ -118,12 +118,18 @@ export function evaluateResult(
   if (estimate.perClass) {
     const labels = [...plan.groups.map((_, g) => groupValues(g)),
       Object.fromEntries(by.map((c) => [c, overallLabel]))];
+    // Grouped by the target itself, each group holds one class and its
+    // rows above already are the per-class recall: show only "all".
+    const entries = estimate.perClass;
+    const oneClassEach = entries.length > 1 && entries.slice(0, -1)
+      .every((entry) => entry.support.filter((n) => n > 0).length <= 1);
+    const shown = oneClassEach ? [entries.length - 1] : entries.map((_, g) => g);
     perClass = {
       columns: [...by, 'class', 'support', 'precision', 'recall'],
-      rows: estimate.perClass.flatMap((entry, g) =>
+      rows: shown.flatMap((g) =>
         evaluated.classNames.map((name, k) => ({
-          ...labels[g], class: name, support: entry.support[k]!,
-          precision: entry.precision[k]!, recall: entry.recall[k]!,
+          ...labels[g], class: name, support: entries[g]!.support[k]!,
+          precision: entries[g]!.precision[k]!, recall: entries[g]!.recall[k]!,
         }))),
     };
     notes.push('demographic parity and equalized odds need two classes; ' +
