@@ -29,8 +29,8 @@ import {
 } from '../tokens.js';
 import type { Schema, ValueType } from '../types.js';
 import {
-  modelProblems, modelShape, optimizerNames, type ModelFacts,
-  type NumberArgument, type ValueArgument,
+  checkNumber, checkTrainingOptions, modelProblems, modelShape, wholeFrom,
+  type ModelFacts, type NumberArgument, type ValueArgument,
 } from './model.js';
 
 // 1. Words
@@ -664,21 +664,7 @@ defineChecker('load_images', (statement, scope) => {
     shape: imagesShape });
 });
 
-function checkNumber(
-  scope: Scope,
-  argument: { value: number; span: Span } | undefined,
-  what: string,
-  rule: string,
-  ok: (value: number) => boolean,
-): void {
-  if (argument && !(Number.isFinite(argument.value) && ok(argument.value))) {
-    scope.report(problems.badNumber(what, rule, String(argument.value)),
-      argument.span);
-  }
-}
-
-const whole = (min: number) => (value: number) =>
-  Number.isInteger(value) && value >= min;
+const whole = wholeFrom;
 
 /** What each operation's number must be. */
 const amountRules: Record<Exclude<AugmentOp, 'flip'>, {
@@ -815,28 +801,9 @@ defineChecker('train_images', (statement, scope) => {
     checkNumber(scope, width, 'a convolution width',
       'a whole number of at least 1', whole(1));
   }
-  checkNumber(scope, statement.epochs, 'epochs',
-    'a whole number of at least 1', whole(1));
-  checkNumber(scope, statement.batch, 'the batch size',
-    'a whole number of at least 1', whole(1));
-  checkNumber(scope, statement.rate, 'the learning rate', 'above 0',
-    (v) => v > 0);
-  checkNumber(scope, statement.decay, 'the weight decay', '0 or more',
-    (v) => v >= 0);
-  checkNumber(scope, statement.validation, 'the validation share',
-    'above 0 and below 1 (0.2 holds out a fifth of the rows)',
-    (v) => v > 0 && v < 1);
-  if (statement.optimizer &&
-      !(optimizerNames as readonly string[]).includes(
-        statement.optimizer.name)) {
-    scope.report(modelProblems.unknownChoice('optimizer',
-      statement.optimizer.name, optimizerNames), statement.optimizer.span);
-  }
+  checkTrainingOptions(statement, scope);
 
   // 2. Columns: images, a target, maybe a weight.
-  if (!statement.target) {
-    scope.report(modelProblems.noTarget(), statement.span);
-  }
   if (!table) return;
   if (holdsImages(table) === false) {
     scope.report(imageProblems.notImagesForTraining(table.name,

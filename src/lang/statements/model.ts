@@ -686,8 +686,8 @@ export const modelProblems = {
 
 // 6. Checks
 
-/** Report numbers outside their range; returns true when fine. */
-function checkNumber(
+/** Report a number outside its range. */
+export function checkNumber(
   scope: Scope,
   argument: NumberArgument | undefined,
   what: string,
@@ -701,8 +701,39 @@ function checkNumber(
   }
 }
 
-const wholeFrom = (min: number) => (value: number) =>
+export const wholeFrom = (min: number) => (value: number) =>
   Number.isInteger(value) && value >= min;
+
+/**
+ * The options every `train` shares: numbers in range, a known optimizer,
+ * a target. Image training checks the same ones.
+ */
+export function checkTrainingOptions(
+  statement: Pick<TrainStatement, 'epochs' | 'batch' | 'rate' | 'decay' |
+    'validation' | 'optimizer' | 'target' | 'span'>,
+  scope: Scope,
+): void {
+  checkNumber(scope, statement.epochs, 'epochs',
+    'a whole number of at least 1', wholeFrom(1));
+  checkNumber(scope, statement.batch, 'the batch size',
+    'a whole number of at least 1', wholeFrom(1));
+  checkNumber(scope, statement.rate, 'the learning rate', 'above 0',
+    (v) => v > 0);
+  checkNumber(scope, statement.decay, 'the weight decay', '0 or more',
+    (v) => v >= 0);
+  checkNumber(scope, statement.validation, 'the validation share',
+    'above 0 and below 1 (0.2 holds out a fifth of the rows)',
+    (v) => v > 0 && v < 1);
+  if (statement.optimizer &&
+      !(optimizerNames as readonly string[]).includes(
+        statement.optimizer.name)) {
+    scope.report(modelProblems.unknownChoice('optimizer',
+      statement.optimizer.name, optimizerNames), statement.optimizer.span);
+  }
+  if (!statement.target) {
+    scope.report(modelProblems.noTarget(), statement.span);
+  }
+}
 
 /** A model's facts, or undefined after reporting that there is none. */
 export function modelFacts(
@@ -778,28 +809,9 @@ defineChecker('train', (statement, scope) => {
     checkNumber(scope, layer, 'a hidden layer width',
       'a whole number of at least 1', wholeFrom(1));
   }
-  checkNumber(scope, statement.epochs, 'epochs',
-    'a whole number of at least 1', wholeFrom(1));
-  checkNumber(scope, statement.batch, 'the batch size',
-    'a whole number of at least 1', wholeFrom(1));
-  checkNumber(scope, statement.rate, 'the learning rate', 'above 0',
-    (v) => v > 0);
-  checkNumber(scope, statement.decay, 'the weight decay', '0 or more',
-    (v) => v >= 0);
-  checkNumber(scope, statement.validation, 'the validation share',
-    'above 0 and below 1 (0.2 holds out a fifth of the rows)',
-    (v) => v > 0 && v < 1);
-  if (statement.optimizer &&
-      !(optimizerNames as readonly string[]).includes(
-        statement.optimizer.name)) {
-    scope.report(modelProblems.unknownChoice('optimizer',
-      statement.optimizer.name, optimizerNames), statement.optimizer.span);
-  }
+  checkTrainingOptions(statement, scope);
 
   // 2. Columns.
-  if (!statement.target) {
-    scope.report(modelProblems.noTarget(), statement.span);
-  }
   if (!table) return;
   const targetType = statement.target
     ? scope.column(table, statement.target) : undefined;
