@@ -201,11 +201,17 @@ export function unseenNotes(unseen: Encoded['unseen']): string[] {
   });
 }
 
+/**
+ * Stop on missing values in a feature or the target, naming how many
+ * there are and the first row that has one.
+ */
 function refuseMissing(
   column: Column,
   name: string,
   place: Place,
   rows: number,
+  problem: typeof featureProblems.missingFeature =
+    featureProblems.missingFeature,
 ): void {
   let missing = 0;
   let first = -1;
@@ -215,10 +221,7 @@ function refuseMissing(
       if (first < 0) first = row;
     }
   }
-  if (missing > 0) {
-    fail(featureProblems.missingFeature(name, place, missing, first + 1),
-      place.span);
-  }
+  if (missing > 0) fail(problem(name, place, missing, first + 1), place.span);
 }
 
 function meanAndSd(column: Float64Array): { mean: number; sd: number } {
@@ -265,7 +268,7 @@ export function learnTarget(
 ): TargetSpec {
   const values = columnOf(table, column);
   const rows = rowCount(table);
-  refuseMissingTarget(values, column, place, rows);
+  refuseMissing(values, column, place, rows, featureProblems.missingTarget);
   const classes = distinctSorted(values, rows);
 
   if (value !== undefined) {
@@ -299,7 +302,8 @@ export function targetLabels(
 ): Int32Array {
   const values = columnOf(table, target.column);
   const rows = rowCount(table);
-  refuseMissingTarget(values, target.column, place, rows);
+  refuseMissing(values, target.column, place, rows,
+    featureProblems.missingTarget);
   const labels = new Int32Array(rows);
 
   if (target.value !== undefined) {
@@ -322,26 +326,6 @@ export function targetLabels(
     labels[row] = label;
   }
   return labels;
-}
-
-function refuseMissingTarget(
-  column: Column,
-  name: string,
-  place: Place,
-  rows: number,
-): void {
-  let missing = 0;
-  let first = -1;
-  for (let row = 0; row < rows; row++) {
-    if (valueAt(column, row) === null) {
-      missing++;
-      if (first < 0) first = row;
-    }
-  }
-  if (missing > 0) {
-    fail(featureProblems.missingTarget(name, place, missing, first + 1),
-      place.span);
-  }
 }
 
 /** A class as people read it: "yes", or "not yes" for VALUE-vs-rest. */

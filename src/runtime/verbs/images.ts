@@ -43,7 +43,9 @@ import {
 } from '../table.js';
 import { outputOptionsOf } from './output.js';
 import { runProblems } from '../model/problems.js';
-import { rowWeights } from './model.js';
+import {
+  rowWeights, trainingFigures, trainingHistory,
+} from './model.js';
 import { defineExecutor, executorFor } from './registry.js';
 // `show` is extended below for image tables: the data family's executor
 // must be registered first.
@@ -415,30 +417,16 @@ function trainResult(
       type: statement.model,
       backend: loaded.backend,
       backend_description: loaded.description,
-      rows: fitted.trainingRows,
-      validation_rows: fitted.validationRows,
       features: 1,
       inputs: model.input.width * model.input.height * model.input.channels,
       parameters,
       classes: target.classes.map((_, i) => classLabel(target, i)),
       positive,
-      epochs: fitted.history.length,
-      best_epoch: fitted.bestEpoch,
-      loss: last.loss,
-      accuracy: last.accuracy,
-      validation_loss: last.validation_loss ?? null,
-      validation_accuracy: last.validation_accuracy ?? null,
-      batch: settings.batch,
-      rate: settings.rate,
-      optimizer: settings.optimizer,
-      decay: settings.decay,
+      ...trainingFigures(fitted, settings),
       seed,
       images_per_second: fitted.imagesPerSecond,
     },
-    columns: ['epoch', 'loss', 'accuracy',
-      ...(settings.validation > 0
-        ? ['validation_loss', 'validation_accuracy'] : [])],
-    rows: fitted.history.map((record) => ({ ...record })),
+    ...trainingHistory(fitted, settings),
     ...(notes.length ? { notes } : {}),
   };
 }

@@ -81,6 +81,51 @@ defineExecutor('set_backend', async ({ session, statement }) => {
 // train ----------------------------------------------------------------------
 
 /** Sample weights times balanced class weights; undefined when neither. */
+interface Fitted {
+  trainingRows: number;
+  validationRows: number;
+  bestEpoch: number;
+  history: { loss: number; accuracy: number; validation_loss?: number;
+    validation_accuracy?: number }[];
+}
+
+interface TrainingSettings {
+  batch: number;
+  rate: number;
+  optimizer: string;
+  decay: number;
+  validation: number;
+}
+
+/** The figures every train result reports, tabular or image. */
+export function trainingFigures(fitted: Fitted, settings: TrainingSettings) {
+  const last = fitted.history[fitted.history.length - 1]!;
+  return {
+    rows: fitted.trainingRows,
+    validation_rows: fitted.validationRows,
+    epochs: fitted.history.length,
+    best_epoch: fitted.bestEpoch,
+    loss: last.loss,
+    accuracy: last.accuracy,
+    validation_loss: last.validation_loss ?? null,
+    validation_accuracy: last.validation_accuracy ?? null,
+    batch: settings.batch,
+    rate: settings.rate,
+    optimizer: settings.optimizer,
+    decay: settings.decay,
+  };
+}
+
+/** The loss curve as result rows, one per epoch. */
+export function trainingHistory(fitted: Fitted, settings: TrainingSettings) {
+  return {
+    columns: ['epoch', 'loss', 'accuracy',
+      ...(settings.validation > 0
+        ? ['validation_loss', 'validation_accuracy'] : [])],
+    rows: fitted.history.map((record) => ({ ...record })),
+  };
+}
+
 /** Per-row training weights from `weight COL` and `class weights`. */
 export function rowWeights(
   table: Table,
@@ -242,28 +287,14 @@ defineExecutor('train', async ({ session, step, statement }) => {
       type: statement.model,
       backend: loaded.backend,
       backend_description: loaded.description,
-      rows: fitted.trainingRows,
-      validation_rows: fitted.validationRows,
       features: features.length,
       inputs: encoding.inputs.length,
       classes: target.classes.map((_, i) => classLabel(target, i)),
       positive,
-      epochs: fitted.history.length,
-      best_epoch: fitted.bestEpoch,
-      loss: last.loss,
-      accuracy: last.accuracy,
-      validation_loss: last.validation_loss ?? null,
-      validation_accuracy: last.validation_accuracy ?? null,
-      batch: settings.batch,
-      rate: settings.rate,
-      optimizer: settings.optimizer,
-      decay: settings.decay,
+      ...trainingFigures(fitted, settings),
       seed: session.seed,
     },
-    columns: ['epoch', 'loss', 'accuracy',
-      ...(settings.validation > 0
-        ? ['validation_loss', 'validation_accuracy'] : [])],
-    rows: fitted.history.map((record) => ({ ...record })),
+    ...trainingHistory(fitted, settings),
     notes: [
       ...(positive !== null
         ? [`positive class: ${quote(positive)} (score = its probability)`]
